@@ -1,0 +1,1 @@
+"""Training code for the sr_model networks (pixel-loss pretraining and GAN fine-tuning)."""
