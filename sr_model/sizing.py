@@ -63,3 +63,14 @@ def resolve_size(in_size: tuple[int, int], *, scale: float | None = None,
         raise InputError(f"output {out[0]}x{out[1]} is {out[0] * out[1] / 1e6:.1f} MP, above the "
                          f"limit of {max_pixels / 1e6:.1f} MP")
     return out
+
+
+PRESETS = {"1080p": 1920, "1440p": 2560, "4K": 3840, "8K": 7680}  # long side in pixels
+
+
+def fit_long_side(in_size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    """Size with the given long side and the input's aspect ratio."""
+    w, h = in_size
+    if w >= h:
+        return long_side, max(1, round(h * long_side / w))
+    return max(1, round(w * long_side / h)), long_side
