@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--scales", type=int, nargs="+", default=[2, 3, 4, 6, 8, 12])
     ev.add_argument("--realism", type=float, nargs="+", default=None,
                     help="realism values to evaluate (default: 0, plus 0.5 and 1 if available)")
+    ev.add_argument("--json", default=None, metavar="PATH", help="also write the results as JSON")
     _common_model_args(ev)
 
     be = sub.add_parser("bench", help="speed and memory benchmark against Pillow bicubic")

@@ -1,6 +1,7 @@
 """Implementations of the ``upscale`` and ``eval`` CLI commands."""
 from __future__ import annotations
 
+import json
 import math
 import sys
 import time
@@ -71,11 +72,15 @@ def cmd_eval(args) -> int:
         up.model_for(t)
         name = "model" if len(realism) == 1 else f"realism={t:g}"
         methods[name] = (lambda tt: lambda lr, size: up.upscale(lr, size=size, tile=args.tile, realism=tt))(t)
+    report = {"command": "python -m sr_model " + " ".join(sys.argv[1:]), "datasets": {}}
     for folder in args.data:
         paths = list_images(folder)
         t0 = time.perf_counter()
         res = evaluate(methods, paths, args.scales)
         print(format_table(res, f"\n{Path(folder).name} ({len(paths)} images; PSNR dB on RGB, "
                                 f"border=scale; SSIM; grad = detail ratio vs HR) "
-                                f"[{time.perf_counter() - t0:.0f} s]"))
+                                f"[{time.perf_counter() - t0:.0f} s]"), flush=True)
+        report["datasets"][Path(folder).name] = {"images": len(paths), "results": {str(k): v for k, v in res.items()}}
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1))
     return 0

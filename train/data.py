@@ -53,14 +53,20 @@ class RandomScaleSampler:
             out.append(c)
         return torch.stack(out).float() / 255.0
 
+    def pair(self, batch: int, lr_size: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(lr, hr) at one random scale: lr (B,3,l,l) quantised to 8 bit, hr (B,3,H,H)."""
+        lr_size = lr_size or self.lr_size
+        s = self.min_scale + (self.max_scale - self.min_scale) * float(self._rand(1))
+        hr_size = max(lr_size, round(lr_size * s))
+        hr = self.crops(batch, hr_size)
+        lr = F.interpolate(hr, size=(lr_size, lr_size), mode="bicubic", antialias=True,
+                           align_corners=False)
+        return (lr.clamp(0, 1) * 255).round() / 255, hr
+
     def batch(self, batch: int) -> dict[str, torch.Tensor]:
         """lr (B,3,l,l); hr (B,3,H,H); coords (B,N,2) in [0,1]; target (B,N,3); cell (B,2)."""
-        s = self.min_scale + (self.max_scale - self.min_scale) * float(self._rand(1))
-        hr_size = max(self.lr_size, round(self.lr_size * s))
-        hr = self.crops(batch, hr_size)
-        lr = F.interpolate(hr, size=(self.lr_size, self.lr_size), mode="bicubic",
-                           antialias=True, align_corners=False)
-        lr = (lr.clamp(0, 1) * 255).round() / 255
+        lr, hr = self.pair(batch)
+        hr_size = hr.shape[-1]
         iy = self._randint(hr_size, batch, self.queries)
         ix = self._randint(hr_size, batch, self.queries)
         coords = torch.stack([(iy + 0.5) / hr_size, (ix + 0.5) / hr_size], -1)
@@ -69,3 +75,9 @@ class RandomScaleSampler:
         cell = torch.full((batch, 2), self.lr_size / hr_size)
         return {"lr": lr, "hr": hr, "coords": coords, "target": target, "cell": cell,
                 "scale": torch.tensor(hr_size / self.lr_size)}
+
+
+def grid_coords(batch: int, h: int, w: int) -> torch.Tensor:
+    """(B,h*w,2) coordinates (y, x) in [0,1] of every pixel centre of an h x w image."""
+    yy, xx = torch.meshgrid((torch.arange(h) + 0.5) / h, (torch.arange(w) + 0.5) / w, indexing="ij")
+    return torch.stack([yy, xx], -1).view(1, h * w, 2).expand(batch, -1, -1)
