@@ -1,4 +1,5 @@
-"""``--compare``: nearest / bicubic / Lanczos / model at the same size, plus a zoomed panel."""
+"""``--compare``: nearest / bicubic / Lanczos / model at the same size, a full-frame
+side-by-side and a zoomed centre-crop panel."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +10,7 @@ from . import imaging
 
 CROP = 192   # output pixels of the zoomed crop
 ZOOM = 2     # nearest-neighbour magnification of the crop
+FULL = 768   # long side of each panel in the full-frame side-by-side
 
 
 def write_comparison(src: Image.Image, model_out: Image.Image, folder: Path, stem: str) -> Path:
@@ -31,4 +33,12 @@ def write_comparison(src: Image.Image, model_out: Image.Image, folder: Path, ste
         panel.paste(t, (x, label_h))
         draw.text((x + 4, 4), f"{name} (centre crop x{ZOOM})", fill="black")
     imaging.save_image(panel, folder / f"{stem}_compare.png")
+    k = min(1.0, FULL / max(size))
+    pw, ph = max(1, round(size[0] * k)), max(1, round(size[1] * k))
+    full = Image.new("RGB", (len(outs) * (pw + 4), ph + label_h), "white")
+    draw = ImageDraw.Draw(full)
+    for i, (name, im) in enumerate(outs.items()):
+        full.paste(im.resize((pw, ph), Image.LANCZOS) if k < 1 else im, (i * (pw + 4), label_h))
+        draw.text((i * (pw + 4) + 4, 4), name, fill="black")
+    imaging.save_image(full, folder / f"{stem}_side_by_side.png")
     return folder

@@ -22,7 +22,9 @@ def free_port() -> int:
 def running_app(*extra: str, timeout: float = 180):
     port = free_port()
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
-    log = open(ROOT / "artifacts" / f"app-{port}.log", "w") if (ROOT / "artifacts").is_dir() else subprocess.DEVNULL
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    log_path = ROOT / "artifacts" / f"app-{port}.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), *extra],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -38,8 +40,10 @@ def running_app(*extra: str, timeout: float = 180):
                 if time.time() > deadline:
                     raise TimeoutError("app did not start")
                 time.sleep(0.5)
+        proc.log_path = log_path
         yield url, proc
     finally:
+        log.close()
         proc.terminate()
         try:
             proc.wait(10)

@@ -69,3 +69,21 @@ def test_four_concurrent_clients(app_url):
     with ThreadPoolExecutor(4) as ex:
         for got, want in ex.map(one, range(4)):
             assert got == want
+
+
+def test_share_offline_warns_and_keeps_serving():
+    """--share without internet: a clear warning, and the local server keeps working."""
+    import time
+    import urllib.request
+    with running_app("--share") as (url, proc):
+        deadline = time.time() + 120
+        text = ""
+        while time.time() < deadline:
+            text = proc.log_path.read_text()
+            if "could not create a public share link" in text or "public URL" in text:
+                break
+            time.sleep(1)
+        assert "could not create a public share link" in text or "public URL" in text
+        assert "Traceback" not in text
+        assert urllib.request.urlopen(url, timeout=10).status == 200
+        assert proc.poll() is None

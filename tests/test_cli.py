@@ -39,7 +39,8 @@ def test_compare_writes_panels(tmp_path, src):
     r = run("upscale", src, tmp_path / "o.png", "--scale", "3", "--compare", tmp_path / "cmp")
     assert r.returncode == 0, r.stderr
     names = sorted(p.name for p in (tmp_path / "cmp").iterdir())
-    assert names == ["in_bicubic.png", "in_compare.png", "in_lanczos.png", "in_model.png", "in_nearest.png"]
+    assert names == ["in_bicubic.png", "in_compare.png", "in_lanczos.png", "in_model.png", "in_nearest.png",
+                     "in_side_by_side.png"]
 
 
 def _bad_inputs(tmp_path, src):

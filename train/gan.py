@@ -7,7 +7,8 @@
 Each step draws one scale s ~ U(1, 4) for the batch, renders the whole HR crop with the
 generator (so the discriminator sees images) and optimises
 
-    L_G = w_l1 * L1 + w_grad * L1(grad SR, grad HR) + w_adv * hinge_G + w_fm * feature matching
+    L_G = w_l1 * L1 + w_energy * local detail-energy matching + w_grad * L1(grad SR, grad HR)
+          + w_adv * hinge_G + w_fm * discriminator feature matching
     L_D = hinge(D(HR), D(SR))
 
 with a spectrally normalised patch discriminator. The generator's EMA is what gets
@@ -45,14 +46,15 @@ def parse_args(argv=None):
     p.add_argument("--init", default="weights/fidelity", help="fidelity weights to start from")
     p.add_argument("--out", default="runs/gan")
     p.add_argument("--steps", type=int, default=1500)
-    p.add_argument("--batch", type=int, default=8, help="per process")
-    p.add_argument("--lr-size", type=int, default=32)
-    p.add_argument("--lr-g", type=float, default=5e-5)
+    p.add_argument("--batch", type=int, default=4, help="per process")
+    p.add_argument("--lr-size", type=int, default=24)
+    p.add_argument("--lr-g", type=float, default=1e-4)
     p.add_argument("--lr-d", type=float, default=2e-4)
     p.add_argument("--w-l1", type=float, default=1.0)
-    p.add_argument("--w-grad", type=float, default=1.0)
-    p.add_argument("--w-adv", type=float, default=0.02)
-    p.add_argument("--w-fm", type=float, default=0.5)
+    p.add_argument("--w-grad", type=float, default=0.0)
+    p.add_argument("--w-energy", type=float, default=2.0)
+    p.add_argument("--w-adv", type=float, default=0.05)
+    p.add_argument("--w-fm", type=float, default=1.0)
     p.add_argument("--d-width", type=int, default=32)
     p.add_argument("--val-every", type=int, default=200)
     p.add_argument("--ckpt-every", type=int, default=100)
@@ -70,6 +72,17 @@ def image_grad(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 def gradient_loss(sr: torch.Tensor, hr: torch.Tensor) -> torch.Tensor:
     (sy, sx), (hy, hx) = image_grad(sr), image_grad(hr)
     return (sy - hy).abs().mean() + (sx - hx).abs().mean()
+
+
+def energy_loss(sr: torch.Tensor, hr: torch.Tensor, window: int = 8) -> torch.Tensor:
+    """Local detail-energy matching: L1 between window-averaged gradient magnitudes of SR and
+    HR. It asks for as much detail as the original in each region (zero where HR is flat)
+    without demanding pixel alignment, which is what pixel losses blur away."""
+    def energy(x):
+        gy, gx = image_grad(x)
+        mag = gy[..., :, :-1].abs() + gx[..., :-1, :].abs()
+        return F.avg_pool2d(mag.mean(1, keepdim=True), window, stride=window // 2)
+    return (energy(sr) - energy(hr)).abs().mean()
 
 
 def feature_matching(fake: list[torch.Tensor], real: list[torch.Tensor]) -> torch.Tensor:
@@ -122,7 +135,7 @@ def main(argv=None) -> None:
     g_raw, d_raw = acc.unwrap_model(G), acc.unwrap_model(D)
     sampler = RandomScaleSampler(load_images(args.data), args.lr_size, 0, 1.0, 4.0,
                                  seed=args.seed + 1000 * acc.process_index + step)
-    log = CSVLog(out / "log.csv", ["step", "loss_g", "l1", "grad", "adv", "fm", "loss_d",
+    log = CSVLog(out / "log.csv", ["step", "loss_g", "l1", "grad", "energy", "adv", "fm", "loss_d",
                                    "d_real", "d_fake", "val_psnr", "val_grad"]) if acc.is_main_process else None
     bar = tqdm(total=args.steps, initial=step, desc="GAN", dynamic_ncols=True, disable=not acc.is_main_process)
     while step < args.steps:
@@ -137,9 +150,11 @@ def main(argv=None) -> None:
                 _, feat_r = d_raw(hr)
         l1 = (sr - hr).abs().mean()
         grad = gradient_loss(sr, hr)
+        energy = energy_loss(sr, hr)
         adv = -logit_f.float().mean()
         fm = feature_matching([f.float() for f in feat_f], [r.float() for r in feat_r])
-        loss_g = args.w_l1 * l1 + args.w_grad * grad + args.w_adv * adv + args.w_fm * fm
+        loss_g = (args.w_l1 * l1 + args.w_grad * grad + args.w_energy * energy + args.w_adv * adv
+                  + args.w_fm * fm)
         opt_g.zero_grad(set_to_none=True)
         acc.backward(loss_g)
         opt_g.step()
@@ -160,7 +175,7 @@ def main(argv=None) -> None:
             bar.set_postfix(l1=f"{l1.item():.4f}", adv=f"{adv.item():.2f}", d=f"{loss_d.item():.3f}")
             if step % 10 == 0:
                 log.write(step=step, loss_g=f"{loss_g.item():.5f}", l1=f"{l1.item():.5f}",
-                          grad=f"{grad.item():.5f}", adv=f"{adv.item():.4f}", fm=f"{fm.item():.5f}",
+                          grad=f"{grad.item():.5f}", energy=f"{energy.item():.5f}", adv=f"{adv.item():.4f}", fm=f"{fm.item():.5f}",
                           loss_d=f"{loss_d.item():.4f}", d_real=f"{d_real.item():.3f}",
                           d_fake=f"{d_fake.item():.3f}")
             if step % args.val_every == 0 or step == args.steps:
