@@ -58,4 +58,4 @@ def test_shipped_realism_keeps_flat_regions_flat(upscaler):
     out = np.asarray(upscaler.upscale(grad_img, scale=4, realism=1.0), np.float64)[8:-8, 8:-8]
     ref = np.asarray(grad_img.resize((192, 192), Image.BICUBIC), np.float64)[8:-8, 8:-8]
     assert np.abs(out - ref).max() <= 4      # stays a smooth ramp
-    assert np.abs(np.diff(out, axis=0)).max() <= 2  # no vertical texture on a horizontal ramp
+    assert np.abs(np.diff(out, axis=0)).max() <= 3  # no vertical texture on a horizontal ramp

@@ -57,15 +57,18 @@ def render_card(bundle: Path) -> str:
              "features of the offset and pixel-size (cell) conditioning, as a residual over bicubic.\n",
              "## Models in this repository\n",
              "- `fidelity/`: trained with an L1 pixel loss (faithful, best PSNR).",
-             "- `realism/`: fine-tuned from `fidelity/` with a spectral-norm patch discriminator "
-             "(hinge loss), discriminator feature matching and an image-gradient L1 (crisper texture)."
+             "- `realism/`: fine-tuned from `fidelity/` with L1, local detail-energy matching (8x8-pooled "
+             "gradient magnitudes of SR vs HR), image-gradient L1, a spectral-norm patch discriminator "
+             "(hinge loss) and discriminator feature matching (crisper texture)."
              if has_realism else "", "",
              f"Config: `{json.dumps(cfg)}`\n",
              "## Usage\n", "```python\nfrom sr_model import load_model\n"
              "up = load_model(\"<this repo id>\")\nout = up.upscale(img, scale=2.7, realism=0.5)\n```\n",
              "## Training data\n",
              "BSDS400 (400 natural photos) only. Random LR crops, one scale per batch drawn from U(1, 4), "
-             "fresh random query coordinates every batch. Set5 and Set14 were used only for evaluation.\n",
+             "fresh random query coordinates every batch. Set5 and Set14 were never trained on; Set5 x4 was the "
+             "validation set during training, and Set14 x4 was also consulted when comparing GAN loss "
+             "settings.\n",
              "## Evaluation (measured)\n",
              "Protocol: HR cropped to a multiple of the scale, LR = Pillow bicubic, RGB PSNR with `scale` "
              "border pixels removed, SSIM, and detail = mean|grad SR| / mean|grad HR| (1.0 = as much "
