@@ -30,10 +30,10 @@ from accelerate import Accelerator
 from PIL import Image
 from tqdm import tqdm
 
-from sr_model.evaluate import degrade, evaluate, list_images
+from sr_model.evaluate import degrade, list_images
 from sr_model.model import SRModel
 from train import checkpoint
-from train.common import EMA, CSVLog, export, model_upscaler
+from train.common import EMA, CSVLog, export, model_upscaler, validate
 from train.data import RandomScaleSampler, grid_coords, load_images
 from train.discriminator import PatchDiscriminator
 from train.train import DATA
@@ -179,7 +179,7 @@ def main(argv=None) -> None:
                           loss_d=f"{loss_d.item():.4f}", d_real=f"{d_real.item():.3f}",
                           d_fake=f"{d_fake.item():.3f}")
             if step % args.val_every == 0 or step == args.steps:
-                res = evaluate({"realism": model_upscaler(ema.model)}, list_images(args.val), [4])[4]["realism"]
+                res = validate(ema.model, args.val)[4]
                 log.write(step=step, val_psnr=f"{res['psnr']:.3f}", val_grad=f"{res['grad']:.3f}")
                 with (out / "metrics.jsonl").open("a") as f:
                     f.write(json.dumps({"step": step, "set": Path(args.val).name, "scale": 4, **res}) + "\n")

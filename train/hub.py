@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sr_model.evaluate import format_table
+
 CARD_HEADER = """---
 library_name: sr_model
 license: mit
@@ -30,16 +32,6 @@ datasets:
 - BSDS400
 ---
 """
-
-
-def _table(results: dict) -> str:
-    names = list(next(iter(results.values())).keys())
-    lines = ["| scale | " + " | ".join(f"{n} PSNR / SSIM / detail" for n in names) + " |",
-             "|---|" + "---|" * len(names)]
-    for scale, row in results.items():
-        lines.append(f"| x{scale} | " + " | ".join(
-            f"{row[n]['psnr']:.2f} / {row[n]['ssim']:.4f} / {row[n]['grad']:.2f}" for n in names) + " |")
-    return "\n".join(lines)
 
 
 def render_card(bundle: Path) -> str:
@@ -74,7 +66,7 @@ def render_card(bundle: Path) -> str:
              "border pixels removed, SSIM, and detail = mean|grad SR| / mean|grad HR| (1.0 = as much "
              f"detail as the original). Command: `{metrics.get('command', '?')}`\n"]
     for name, d in metrics["datasets"].items():
-        parts += [f"### {name} ({d['images']} images)\n", _table(d["results"]), ""]
+        parts += [format_table(d["results"], f"### {name} ({d['images']} images)\n"), ""]
     samples = sorted((bundle / "samples").glob("*.png")) if (bundle / "samples").is_dir() else []
     if samples:
         parts += ["## Samples\n", "Centre crops, x4: LR (nearest) | bicubic | fidelity | realism | HR.\n"]
