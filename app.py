@@ -9,6 +9,7 @@ enough for an 8K 16:9 frame; about a minute on a 2-vCPU Space).  One API endpoin
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import tempfile
@@ -46,6 +47,12 @@ def _open(path: str | None) -> Image.Image:
     return imaging.open_image(path)
 
 
+@functools.lru_cache(maxsize=64)
+def _input_size(path: str) -> tuple[int, int]:
+    """Upright size of an uploaded file, decoded once (the size controls ask on every change)."""
+    return _open(path).size
+
+
 def target_size(in_size, mode, scale, width, height, preset) -> tuple[int, int]:
     if mode == "Scale":
         return resolve_size(in_size, scale=scale, max_pixels=MAX_OUTPUT_PIXELS)
@@ -68,34 +75,34 @@ def readout(path, mode, scale, width, height, preset) -> str:
     if not path:
         return "Upload an image to see its size."
     try:
-        im = _open(path)
-        w, h = target_size(im.size, mode, scale, width, height, preset)
+        iw, ih = _input_size(path)
+        w, h = target_size((iw, ih), mode, scale, width, height, preset)
     except InputError as e:
         return f"⚠️ {e}"
-    return (f"**{im.width}×{im.height} → {w}×{h}** ({w * h / 1e6:.1f} MP, "
-            f"×{w / im.width:.2f} × ×{h / im.height:.2f})")
+    return (f"**{iw}×{ih} → {w}×{h}** ({w * h / 1e6:.1f} MP, "
+            f"×{w / iw:.2f} × ×{h / ih:.2f})")
 
 
-def on_upload(path, lock):
-    """Fill width/height with the image's size so the exact-size fields start sensible."""
+def on_upload(path):
+    """Fill width/height with twice the image's size so the exact-size fields start sensible."""
     if not path:
         return gr.update(), gr.update()
     try:
-        im = _open(path)
+        iw, ih = _input_size(path)
     except InputError:
         return gr.update(), gr.update()
-    return gr.update(value=im.width * 2), gr.update(value=im.height * 2)
+    return gr.update(value=iw * 2), gr.update(value=ih * 2)
 
 
-def follow_aspect(path, lock, changed, other, changed_is_width):
+def follow_aspect(path, lock, changed, changed_is_width):
     """With the aspect lock on, editing one side recomputes the other."""
     if not lock or not path or not changed:
         return gr.update()
     try:
-        im = _open(path)
+        iw, ih = _input_size(path)
         if changed_is_width:
-            return gr.update(value=max(1, round(float(changed) * im.height / im.width)))
-        return gr.update(value=max(1, round(float(changed) * im.width / im.height)))
+            return gr.update(value=max(1, round(float(changed) * ih / iw)))
+        return gr.update(value=max(1, round(float(changed) * iw / ih)))
     except (InputError, ValueError, TypeError):
         return gr.update()
 
@@ -212,10 +219,10 @@ def build_app(upscaler) -> gr.Blocks:
                     gr.update(visible=m == "Preset"))
 
         mode.change(show_mode, mode, [scale, wh_row, preset], api_visibility="private", queue=False)
-        image.upload(on_upload, [image, lock], [width, height], api_visibility="private", queue=False)
-        width.input(lambda p, l, w, h: follow_aspect(p, l, w, h, True), [image, lock, width, height], height,
+        image.upload(on_upload, image, [width, height], api_visibility="private", queue=False)
+        width.input(lambda p, lk, w: follow_aspect(p, lk, w, True), [image, lock, width], height,
                     api_visibility="private", queue=False)
-        height.input(lambda p, l, h, w: follow_aspect(p, l, h, w, False), [image, lock, height, width], width,
+        height.input(lambda p, lk, h: follow_aspect(p, lk, h, False), [image, lock, height], width,
                      api_visibility="private", queue=False)
         for comp in size_inputs:
             comp.change(readout, size_inputs, size_info, api_visibility="private", queue=False)
