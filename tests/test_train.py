@@ -69,8 +69,15 @@ def test_gan_step_changes_weights_and_resumes(tiny):
     assert json.loads((out / "metrics.jsonl").read_text().splitlines()[0])["step"] == 1
     r = py(*common, "--steps", "2")
     assert r.returncode == 0, r.stderr[-2000:]
-    assert "resumed from step 1" in r.stdout
+    assert "at step 1" in r.stdout
     assert json.loads((out / "ckpt" / "state.json").read_text())["step"] == 2
+    # a new stage with changed loss weights continues that run's checkpoint in its own folder
+    stage = tiny / "gan-stage2"
+    r = py(*[stage if a == out else a for a in common], "--steps", "3", "--resume-from", out, "--w-low", "2")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert f"resumed from {out / 'ckpt'} at step 2" in r.stdout
+    assert json.loads((stage / "ckpt" / "state.json").read_text())["step"] == 3
+    assert json.loads((out / "ckpt" / "state.json").read_text())["step"] == 2, "the source run is left as it was"
 
 
 def test_gan_two_processes(tiny):
@@ -154,3 +161,29 @@ def test_push_offline_fails_cleanly(bundle, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: could not push") and "unchanged" in err
     assert sorted(p.relative_to(bundle) for p in bundle.rglob("*")) == before
+
+
+def test_grid_peak_finds_lr_grid_patterns_only():
+    from train.gan import grid_loss, grid_peak
+    torch.manual_seed(0)
+    n, cells = 96, 24  # a x4 crop: 24 LR pixels across
+    t = torch.arange(n).float()
+    seam = 0.01 * torch.cos(2 * torch.pi * t * cells / n)  # repeats once per LR pixel
+    pattern = seam[None, None, None, :].expand(2, 3, n, n)
+    noise = 0.02 * torch.randn(2, 3, n, n)
+    assert torch.allclose(grid_peak(pattern, cells), torch.full((2,), 0.0025), atol=1e-4)
+    assert grid_peak(noise, cells).abs().max() < 2e-4
+    assert grid_loss(noise + pattern, noise, cells) > 1.25e-3  # found on top of texture
+    assert grid_loss(noise, noise + pattern, cells) == 0  # only structure HR lacks is penalised
+    assert grid_peak(noise[..., :40, :40], 24).abs().max() == 0  # below x2 there is no grid harmonic
+
+
+def test_diagnose_identical_models(tiny):
+    """Realism = fidelity: the coarse-band swap changes nothing and both grid figures agree."""
+    from sr_model.model import SRModel
+    from train.diagnose import diagnose
+    m = SRModel.load_folder(str(tiny / "init"))
+    r = diagnose(m, m, str(tiny / "val" / "Set5"), 4, 2.0)
+    assert r["realism"] == r["fidelity"]
+    assert abs(r["swapped"]["psnr"] - r["realism"]["psnr"]) < 0.05
+    assert r["grid"]["realism"] == r["grid"]["fidelity"]

@@ -7,8 +7,9 @@
 Each step draws one scale s ~ U(1, 4) for the batch, renders the whole HR crop with the
 generator (so the discriminator sees images) and optimises
 
-    L_G = w_l1 * L1 + w_energy * local detail-energy matching + w_grad * L1(grad SR, grad HR)
-          + w_adv * hinge_G + w_fm * discriminator feature matching
+    L_G = w_l1 * L1 + w_low * L1(lowpass SR, lowpass HR) + w_energy * local detail-energy matching
+          + w_grid * LR-grid spectral peak + w_grad * L1(grad SR, grad HR) + w_adv * hinge_G
+          + w_fm * discriminator feature matching
     L_D = hinge(D(HR), D(SR))
 
 with a spectrally normalised patch discriminator. The generator's EMA is what gets
@@ -45,12 +46,21 @@ def parse_args(argv=None):
     p.add_argument("--val", default=str(DATA / "val" / "Set5"))
     p.add_argument("--init", default="weights/fidelity", help="fidelity weights to start from")
     p.add_argument("--out", default="runs/gan")
-    p.add_argument("--steps", type=int, default=1500)
+    p.add_argument("--steps", type=int, default=1500, help="total steps, counted from the first run")
+    p.add_argument("--resume-from", metavar="RUN", default=None,
+                   help="when OUT has no checkpoint yet, continue from RUN/ckpt (a new stage of a "
+                        "longer schedule, e.g. with changed loss weights)")
     p.add_argument("--batch", type=int, default=4, help="per process")
     p.add_argument("--lr-size", type=int, default=24)
     p.add_argument("--lr-g", type=float, default=1e-4)
     p.add_argument("--lr-d", type=float, default=2e-4)
     p.add_argument("--w-l1", type=float, default=1.0)
+    p.add_argument("--w-low", type=float, default=0.0,
+                   help="extra L1 on Gaussian-blurred images: keeps coarse structure on the fidelity "
+                        "estimate so texture goes into the finest band, where it costs least PSNR")
+    p.add_argument("--low-sigma", type=float, default=1.5)
+    p.add_argument("--w-grid", type=float, default=0.0,
+                   help="weight of the LR-grid spectral-peak penalty (see grid_loss)")
     p.add_argument("--w-grad", type=float, default=0.0)
     p.add_argument("--w-energy", type=float, default=2.0)
     p.add_argument("--w-adv", type=float, default=0.05)
@@ -74,6 +84,16 @@ def gradient_loss(sr: torch.Tensor, hr: torch.Tensor) -> torch.Tensor:
     return (sy - hy).abs().mean() + (sx - hx).abs().mean()
 
 
+def lowpass(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Separable Gaussian blur (reflect padding) of a (B,C,H,W) batch."""
+    r = max(1, int(3 * sigma + 0.5))
+    t = torch.arange(-r, r + 1, dtype=x.dtype, device=x.device)
+    k = torch.exp(-0.5 * (t / sigma) ** 2)
+    k = (k / k.sum()).repeat(x.shape[1], 1)
+    x = F.conv2d(F.pad(x, (r, r, 0, 0), mode="reflect"), k[:, None, None, :], groups=x.shape[1])
+    return F.conv2d(F.pad(x, (0, 0, r, r), mode="reflect"), k[:, None, :, None], groups=x.shape[1])
+
+
 def energy_loss(sr: torch.Tensor, hr: torch.Tensor, window: int = 8) -> torch.Tensor:
     """Local detail-energy matching: L1 between window-averaged gradient magnitudes of SR and
     HR. It asks for as much detail as the original in each region (zero where HR is flat)
@@ -83,6 +103,27 @@ def energy_loss(sr: torch.Tensor, hr: torch.Tensor, window: int = 8) -> torch.Te
         mag = gy[..., :, :-1].abs() + gx[..., :-1, :].abs()
         return F.avg_pool2d(mag.mean(1, keepdim=True), window, stride=window // 2)
     return (energy(sr) - energy(hr)).abs().mean()
+
+
+def grid_peak(x: torch.Tensor, cells: int) -> torch.Tensor:
+    """Per-image spectral peak at the LR pixel grid: a (B,C,H,W) crop spans exactly ``cells`` LR
+    pixels, so a pattern repeating once per LR pixel lands in FFT bin ``cells`` (and multiples).
+    Returns, per image, the mean |FFT| at those bins minus that of the neighbouring bins, over rows
+    and columns (0 when the crop holds no full grid harmonic, i.e. scale < 2)."""
+    n = x.shape[-1]
+    bins = [k * cells for k in range(1, n) if k * cells + 1 <= n // 2]
+    if not bins:
+        return x.new_zeros(x.shape[0])
+    x = x - x.mean((-2, -1), keepdim=True)
+    mag = torch.cat([torch.fft.rfft(x, dim=-1).abs(), torch.fft.rfft(x.transpose(-2, -1), dim=-1).abs()], -2)
+    mag = mag.mean((1, 2)) / n  # (B, n//2+1), averaged over channels and lines
+    idx = torch.tensor(bins, device=x.device)
+    return (mag[:, idx] - 0.5 * (mag[:, idx - 1] + mag[:, idx + 1])).mean(1)
+
+
+def grid_loss(sr: torch.Tensor, hr: torch.Tensor, cells: int) -> torch.Tensor:
+    """Penalise LR-grid-periodic structure the HR crop does not have (INR seams, checkerboard)."""
+    return F.relu(grid_peak(sr, cells) - grid_peak(hr, cells)).mean()
 
 
 def feature_matching(fake: list[torch.Tensor], real: list[torch.Tensor]) -> torch.Tensor:
@@ -126,16 +167,17 @@ def main(argv=None) -> None:
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d, betas=(0.9, 0.99))
     ema = EMA(G)
     step = 0
-    if checkpoint.exists(out / "ckpt"):
-        meta = checkpoint.load(out / "ckpt", {"G": G, "D": D, "ema": ema.model}, {"G": opt_g, "D": opt_d})
+    start = out / "ckpt" if checkpoint.exists(out / "ckpt") else args.resume_from and Path(args.resume_from) / "ckpt"
+    if start:
+        meta = checkpoint.load(start, {"G": G, "D": D, "ema": ema.model}, {"G": opt_g, "D": opt_d})
         step = meta["step"]
-        acc.print(f"resumed from step {step}")
+        acc.print(f"resumed from {start} at step {step}")
     G, D, opt_g, opt_d = acc.prepare(G, D, opt_g, opt_d)
     acc.print(f"processes: {acc.num_processes}; device: {acc.device}; precision: {acc.mixed_precision}")
     g_raw, d_raw = acc.unwrap_model(G), acc.unwrap_model(D)
     sampler = RandomScaleSampler(load_images(args.data), args.lr_size, 0, 1.0, 4.0,
                                  seed=args.seed + 1000 * acc.process_index + step)
-    log = CSVLog(out / "log.csv", ["step", "loss_g", "l1", "grad", "energy", "adv", "fm", "loss_d",
+    log = CSVLog(out / "log.csv", ["step", "loss_g", "l1", "low", "grid", "grad", "energy", "adv", "fm", "loss_d",
                                    "d_real", "d_fake", "val_psnr", "val_grad"]) if acc.is_main_process else None
     bar = tqdm(total=args.steps, initial=step, desc="GAN", dynamic_ncols=True, disable=not acc.is_main_process)
     while step < args.steps:
@@ -150,10 +192,13 @@ def main(argv=None) -> None:
                 _, feat_r = d_raw(hr)
         l1 = (sr - hr).abs().mean()
         grad = gradient_loss(sr, hr)
+        grid = grid_loss(sr, hr, lr.shape[-1])
+        low = (lowpass(sr, args.low_sigma) - lowpass(hr, args.low_sigma)).abs().mean() if args.w_low else l1 * 0
         energy = energy_loss(sr, hr)
         adv = -logit_f.float().mean()
         fm = feature_matching([f.float() for f in feat_f], [r.float() for r in feat_r])
-        loss_g = (args.w_l1 * l1 + args.w_grad * grad + args.w_energy * energy + args.w_adv * adv
+        loss_g = (args.w_l1 * l1 + args.w_low * low + args.w_grid * grid + args.w_grad * grad
+                  + args.w_energy * energy + args.w_adv * adv
                   + args.w_fm * fm)
         opt_g.zero_grad(set_to_none=True)
         acc.backward(loss_g)
@@ -174,7 +219,8 @@ def main(argv=None) -> None:
         if acc.is_main_process:
             bar.set_postfix(l1=f"{l1.item():.4f}", adv=f"{adv.item():.2f}", d=f"{loss_d.item():.3f}")
             if step % 10 == 0:
-                log.write(step=step, loss_g=f"{loss_g.item():.5f}", l1=f"{l1.item():.5f}",
+                log.write(step=step, loss_g=f"{loss_g.item():.5f}", l1=f"{l1.item():.5f}", low=f"{low.item():.5f}",
+                          grid=f"{grid.item():.5f}",
                           grad=f"{grad.item():.5f}", energy=f"{energy.item():.5f}", adv=f"{adv.item():.4f}", fm=f"{fm.item():.5f}",
                           loss_d=f"{loss_d.item():.4f}", d_real=f"{d_real.item():.3f}",
                           d_fake=f"{d_fake.item():.3f}")

@@ -49,9 +49,12 @@ def render_card(bundle: Path) -> str:
              "features of the offset and pixel-size (cell) conditioning, as a residual over bicubic.\n",
              "## Models in this repository\n",
              "- `fidelity/`: trained with an L1 pixel loss (faithful, best PSNR).",
-             "- `realism/`: fine-tuned from `fidelity/` with L1, local detail-energy matching (8x8-pooled "
-             "gradient magnitudes of SR vs HR), image-gradient L1, a spectral-norm patch discriminator "
-             "(hinge loss) and discriminator feature matching (crisper texture)."
+             "- `realism/`: fine-tuned from `fidelity/` with L1, L1 between Gaussian-blurred SR and HR (keeps "
+             "coarse structure faithful so the added texture sits in the finest band), local detail-energy "
+             "matching (8x8-pooled gradient magnitudes of SR vs HR), image-gradient L1, a penalty on "
+             "patterns that repeat with the LR pixel grid (FFT peak at the grid frequency beyond HR's), a "
+             "spectral-norm patch discriminator (hinge loss) and discriminator feature matching (crisper "
+             "texture)."
              if has_realism else "", "",
              f"Config: `{json.dumps(cfg)}`\n",
              "## Usage\n", "```python\nfrom sr_model import load_model\n"
@@ -59,8 +62,8 @@ def render_card(bundle: Path) -> str:
              "## Training data\n",
              "BSDS400 (400 natural photos) only. Random LR crops, one scale per batch drawn from U(1, 4), "
              "fresh random query coordinates every batch. Set5 and Set14 were never trained on; Set5 x4 was the "
-             "validation set during training, and Set14 x4 was also consulted when comparing GAN loss "
-             "settings.\n",
+             "validation set during training, and Set14 x4 was also used to compare GAN loss settings and "
+             "to choose the GAN stage to ship (so its realism numbers are not blind).\n",
              "## Evaluation (measured)\n",
              "Protocol: HR cropped to a multiple of the scale, LR = Pillow bicubic, RGB PSNR with `scale` "
              "border pixels removed, SSIM, and detail = mean|grad SR| / mean|grad HR| (1.0 = as much "
