@@ -78,6 +78,10 @@ def test_gan_step_changes_weights_and_resumes(tiny):
     assert f"resumed from {out / 'ckpt'} at step 2" in r.stdout
     assert json.loads((stage / "ckpt" / "state.json").read_text())["step"] == 3
     assert json.loads((out / "ckpt" / "state.json").read_text())["step"] == 2, "the source run is left as it was"
+    r = py(*[tiny / "gan-x" if a == out else a for a in common], "--steps", "3", "--resume-from", tiny / "none")
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [
+        f"error: --resume-from {tiny / 'none'}: no checkpoint in {tiny / 'none' / 'ckpt'}"]
+    assert not (tiny / "gan-x").exists()
 
 
 def test_gan_two_processes(tiny):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -154,9 +155,13 @@ def sample_grid(models: dict[str, SRModel], folder: str, path: Path, scale: int 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    out = Path(args.out)
+    start = out / "ckpt" if checkpoint.exists(out / "ckpt") else args.resume_from and Path(args.resume_from) / "ckpt"
+    if start and not checkpoint.exists(start):
+        print(f"error: --resume-from {args.resume_from}: no checkpoint in {start}", file=sys.stderr)
+        raise SystemExit(2)
     acc = Accelerator(cpu=not torch.cuda.is_available(), mixed_precision="no" if args.no_bf16 else "bf16")
     torch.manual_seed(args.seed)
-    out = Path(args.out)
     if acc.is_main_process:
         (out / "samples").mkdir(parents=True, exist_ok=True)
     acc.wait_for_everyone()
@@ -167,7 +172,6 @@ def main(argv=None) -> None:
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d, betas=(0.9, 0.99))
     ema = EMA(G)
     step = 0
-    start = out / "ckpt" if checkpoint.exists(out / "ckpt") else args.resume_from and Path(args.resume_from) / "ckpt"
     if start:
         meta = checkpoint.load(start, {"G": G, "D": D, "ema": ema.model}, {"G": opt_g, "D": opt_d})
         step = meta["step"]
@@ -249,7 +253,6 @@ def publish(args, out: Path) -> None:
     """Assemble OUT/bundle (fidelity = --init, realism = EMA, samples, measured metrics) and push it."""
     import shutil
     import subprocess
-    import sys
 
     from train.hub import main as hub_main
     bundle = out / "bundle"
