@@ -8,11 +8,11 @@ import math
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from PIL import Image
 
 from sr_model.evaluate import evaluate, list_images
+from sr_model.imaging import to_tensor
 from sr_model.model import SRModel
 from sr_model.tiling import render
 
@@ -45,7 +45,7 @@ def cosine_lr(step: int, total: int, base: float, warmup: int = 200, floor: floa
 def model_upscaler(model: SRModel):
     """(lr PIL, size) -> SR PIL using the fp32 tiled renderer (for validation)."""
     def fn(lr: Image.Image, size: tuple[int, int]) -> Image.Image:
-        x = torch.from_numpy(np.asarray(lr.convert("RGB"))).permute(2, 0, 1)[None].float() / 255
+        x = to_tensor(lr)
         return Image.fromarray(render(model, x, size[1], size[0]))
     return fn
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-import torch
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
 from sr_model.evaluate import degrade, list_images, score
+from sr_model.imaging import to_tensor
 from sr_model.model import SRModel
 from train.common import model_upscaler
 from train.gan import grid_peak
@@ -31,10 +31,6 @@ from train.train import DATA
 
 def to_image(x: np.ndarray) -> Image.Image:
     return Image.fromarray((np.clip(x, 0, 1) * 255).round().astype(np.uint8))
-
-
-def to_tensor(im: Image.Image) -> torch.Tensor:
-    return torch.from_numpy(np.asarray(im, np.float32) / 255).permute(2, 0, 1)[None]
 
 
 def grid_excess(sr: Image.Image, hr: Image.Image, scale: int) -> float:
